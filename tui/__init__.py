@@ -1,0 +1,1 @@
+"""dlquiz's terminal user interface and command line."""
