@@ -10,8 +10,10 @@ so no input can hang the process or exhaust memory.
 from __future__ import annotations
 
 import ast
+import decimal
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,11 +31,13 @@ class Limits:
     """Hard bounds for one parse and evaluation."""
 
     max_length: int = 1000
-    max_depth: int = 32
+    max_depth: int = 32  # parentheses and brackets
+    max_tree_depth: int = 100  # operators, e.g. a chain of 100 additions; bounds recursion
     max_nodes: int = 300
     max_exponent: int = 512
     max_bits: int = 4096  # numerator/denominator size of any exact intermediate value
     max_decimal_exponent: int = 400  # the e in 1e400
+    max_symbolic_exponent: int = 32  # x**32 at most before sympy sees it: it may expand
 
 
 DEFAULT_LIMITS: Final = Limits()
@@ -90,15 +94,22 @@ _UNICODE_OPERATORS: Final = {
     "–": "-",
     "÷": "/",
     "^": "**",
+    "²": "**2",
+    "³": "**3",
     "≤": "<=",
     "≥": ">=",
     "≠": "!=",
+    "\u00a0": " ",  # no-break and thin spaces, e.g. as thousands separators
+    "\u202f": " ",
+    "\u2009": " ",
 }
 _NUMBER_LITERAL = re.compile(r"(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _GROUPED_NUMBER = re.compile(
     r"[+-]?\d{1,3}(?:(?P<sep>[, \u202f\u00a0'])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?"
 )
-_DIMENSION_X = re.compile(r"(?<=[\w)])\s*[x×]\s*(?=[\w(])")
+_WORD = re.compile(r"[A-Za-z0-9_.]+")
+# a number glued to a name, such as 2n or 1if: Python's tokenizer only warns about it
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(?>\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?)(?=[A-Za-z_])")
 
 
 # --------------------------------------------------------------------------- tree
@@ -163,13 +174,33 @@ Node = Union[Num, Sym, Unary, Binary, Call, Compare, BoolOp, IfElse, TupleNode]
 # --------------------------------------------------------------------------- parsing
 
 
-def _normalise(text: str, *, shape: bool) -> str:
-    for symbol, ascii_op in _UNICODE_OPERATORS.items():
-        if shape and symbol == "×":
-            continue
-        text = text.replace(symbol, ascii_op)
+def _split_dimensions(text: str, symbols: frozenset[str]) -> str:
+    """Read ``N x 64``, ``64x15x15`` and ``(N)x(64)`` as comma-separated dimensions.
+
+    An ``x`` only separates when every piece around it is a number or a known symbol, so
+    ``max(...)``, ``exp(...)`` and a symbol called ``nx`` keep their letters.
+    """
+
+    def is_dimension(piece: str) -> bool:
+        return piece in symbols or bool(_NUMBER_LITERAL.fullmatch(piece))
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group()
+        if "x" not in word or word in symbols or word in FUNCTIONS:
+            return word
+        pieces = word.split("x")
+        if all(pieces[1:-1]) and all(is_dimension(piece) for piece in pieces if piece):
+            return ",".join(pieces)
+        return word
+
+    return _WORD.sub(split, text.replace("×", ","))
+
+
+def _normalise(text: str, *, shape: bool, symbols: frozenset[str]) -> str:
     if shape:
-        text = _DIMENSION_X.sub(",", text)
+        text = _split_dimensions(text, symbols)
+    for symbol, ascii_op in _UNICODE_OPERATORS.items():
+        text = text.replace(symbol, ascii_op)
     return text
 
 
@@ -178,7 +209,23 @@ def _check_characters(text: str) -> None:
         if char == "\x00" or (ord(char) < 32 and char not in "\t\n\r"):
             raise ExprError("control characters are not allowed", index)
         if ord(char) > 127:
+            if unicodedata.category(char) == "Nd":
+                raise ExprError(f"couldn't read the digit {char!r}: type digits as 0-9", index)
             raise ExprError(f"couldn't read the character {char!r}", index)
+        if char in "#\\":  # a comment or a line continuation would hide the rest
+            raise ExprError(f"couldn't read the character {char!r}", index)
+
+
+def _check_tokens(text: str) -> None:
+    """Reject what Python's tokenizer would only warn about (a warning would reach stderr)."""
+    quote = re.search(r"['\"]", text)
+    if quote:
+        raise ExprError("text in quotes is not allowed", quote.start())
+    glued = _NUMBER_THEN_NAME.search(text)
+    if glued:
+        if re.match(r"0[xXoObB]", text[glued.start() :]):
+            raise ExprError("write numbers in decimal, e.g. 16 instead of 0x10", glued.start())
+        raise ExprError("write multiplication with *, e.g. 2*n", glued.end())
 
 
 def _check_nesting(text: str, limits: Limits) -> None:
@@ -232,8 +279,8 @@ class _Builder:
         column = getattr(node, "col_offset", None)
         if self.count > self.limits.max_nodes:
             raise ExprError("that expression is too long", column)
-        if depth > self.limits.max_depth:
-            raise ExprError("that expression is too deeply nested", column)
+        if depth > self.limits.max_tree_depth:
+            raise ExprError("that expression is too long or too deeply nested", column)
         inner = depth + 1
 
         if isinstance(node, ast.Constant):
@@ -266,6 +313,12 @@ class _Builder:
                 raise ExprError("that operator is not allowed", column)
             return Binary(op, self.build(node.left, inner), self.build(node.right, inner))
         if isinstance(node, ast.Call):
+            implicit_product = isinstance(
+                node.func, ast.BinOp | ast.Constant | ast.UnaryOp | ast.Call
+            )
+            if implicit_product or getattr(node.func, "id", None) in self.symbols:
+                # 2(n+1), (a+b)(c+d), n(n+1): a product without its *
+                raise ExprError("write multiplication with *, e.g. 2*(n+1) or (a+b)*(c+d)", column)
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 allowed = ", ".join(FUNCTIONS)
                 raise ExprError(f"only these functions are allowed: {allowed}", column)
@@ -323,12 +376,14 @@ def parse(
     text = text.strip()
     if not text:
         raise ExprError("empty answer")
-    text = _normalise(text, shape=shape)
+    allowed = frozenset(symbols)
+    text = _normalise(text, shape=shape, symbols=allowed)
     _check_characters(text)
     if not shape:
         grouped = _GROUPED_NUMBER.fullmatch(text)
         if grouped:
             text = re.sub(r"[, \u202f\u00a0']", "", text)
+    _check_tokens(text)
     _check_nesting(text, limits)
     try:
         tree = ast.parse(text, mode="eval")
@@ -337,7 +392,6 @@ def parse(
         raise ExprError("couldn't read that: check the operators and parentheses", column) from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
         raise ExprError("couldn't read that") from None
-    allowed = frozenset(symbols)
     builder = _Builder(text, allowed, limits, logic=logic, tuple_ok=shape)
     return builder.build(tree.body, top=True)
 
@@ -347,6 +401,11 @@ def names_in(node: Node) -> frozenset[str]:
     if isinstance(node, Sym):
         return frozenset({node.name})
     return frozenset().union(*(names_in(child) for child in _children(node)))
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of ``node``."""
+    return _children(node)
 
 
 def _children(node: Node) -> tuple[Node, ...]:
@@ -385,6 +444,14 @@ def _finite(value: float) -> float:
     return value
 
 
+def _float(value: Number) -> float:
+    """``float(value)``, as a user error when an exact value is beyond the float range."""
+    try:
+        return _finite(float(value))
+    except OverflowError:
+        raise ExprError("that number is too large") from None
+
+
 def _number(value: Value) -> Number:
     if isinstance(value, bool):
         raise ExprError("expected a number, got a comparison")
@@ -403,12 +470,16 @@ def _power(base: Number, exponent: Number, limits: Limits) -> Number:
             if size * abs(power) > limits.max_bits:
                 raise ExprError("that number is too large")
             return _bounded(base**power, limits)
-    if abs(float(exponent)) > limits.max_exponent:
+        try:
+            return _finite(_float(base) ** power)
+        except (OverflowError, ZeroDivisionError):
+            raise ExprError("that number is too large") from None
+    if abs(_float(exponent)) > limits.max_exponent:
         raise ExprError("that exponent is too large")
-    if float(base) < 0:
+    if base < 0:
         raise ExprError("a negative number to a fractional power is not real")
     try:
-        return _finite(float(base) ** float(exponent))
+        return _finite(_float(base) ** _float(exponent))
     except (OverflowError, ZeroDivisionError):
         raise ExprError("that number is too large") from None
 
@@ -428,9 +499,9 @@ def _arith(op: str, left: Number, right: Number, limits: Limits) -> Number:
         if op == "/":
             return _bounded(left / right, limits)
         if op == "//":
-            return Fraction(left // right)
+            return _bounded(Fraction(left // right), limits)
         return _bounded(left % right, limits)
-    a, b = float(left), float(right)
+    a, b = _float(left), _float(right)
     try:
         if op == "+":
             return _finite(a + b)
@@ -465,33 +536,41 @@ def _call(func: str, args: list[Number], limits: Limits) -> Number:
             root_n, root_d = math.isqrt(x.numerator), math.isqrt(x.denominator)
             if root_n * root_n == x.numerator and root_d * root_d == x.denominator:
                 return Fraction(root_n, root_d)
-        return _finite(math.sqrt(x))
+        return _finite(math.sqrt(_float(x)))
     if func == "relu":
         return max(x, Fraction(0)) if isinstance(x, Fraction) else max(x, 0.0)
+    # Beyond +-700 tanh, sigmoid and exp saturate or overflow; clamp before converting.
     if func == "tanh":
-        return Fraction(0) if x == 0 else _finite(math.tanh(x))
+        return Fraction(0) if x == 0 else math.tanh(_float(max(min(x, 700), -700)))
     if func == "sigmoid":
         if x == 0:
             return Fraction(1, 2)
-        if float(x) < -700:
+        if x < -700:
             return 0.0
-        return _finite(1.0 / (1.0 + math.exp(-x)))
+        return 1.0 / (1.0 + math.exp(-_float(min(x, 700))))
     if func == "exp":
-        if float(x) > 700:
+        if x > 700:
             raise ExprError("that number is too large")
-        return _finite(math.exp(x))
+        return _finite(math.exp(_float(x)))
     # log, log2
     if x <= 0:
         raise ExprError("log of a non-positive number")
     if func == "log2":
         if isinstance(x, Fraction) and x.denominator == 1 and x.numerator & (x.numerator - 1) == 0:
             return Fraction(x.numerator.bit_length() - 1)
-        return _finite(math.log2(x))
+        return _natural_log(x) / math.log(2)
     if rest:
         base = rest[0]
         if base <= 0 or base == 1:
             raise ExprError("invalid logarithm base")
-        return _finite(math.log(x) / math.log(base))
+        return _natural_log(x) / _natural_log(base)
+    return _natural_log(x)
+
+
+def _natural_log(x: Number) -> float:
+    """log of a positive value; exact values use ``math.log`` of ints, which cannot overflow."""
+    if isinstance(x, Fraction):
+        return math.log(x.numerator) - math.log(x.denominator)
     return _finite(math.log(x))
 
 
@@ -579,27 +658,65 @@ def format_number(value: Value, digits: int = 6) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Fraction):
-        if value.denominator == 1:
+        if value.denominator == 1 and abs(value.numerator) < _PLAIN_LIMIT:
             return str(value.numerator)
-        decimal = float(value)
-        shown = f"{decimal:.{digits}g}"
-        if Fraction(shown) == value:
-            return shown
-        if value.denominator < 1000:
+        exact = _decimal_text(value, max_digits=15)
+        if exact is not None:
+            return exact
+        shown = _significant(value, digits)
+        if value.denominator < 1000 and abs(value.numerator) < _PLAIN_LIMIT:
             return f"{value.numerator}/{value.denominator} ≈ {shown}"
         return f"≈ {shown}"
     return f"{value:.{digits}g}"
 
 
+_PLAIN_LIMIT: Final = 10**21  # larger integers are shown in scientific notation
+
+
+def _significant(value: Fraction, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, also beyond the range of a float."""
+    if value == 0 or 1e-300 < abs(value) < 1e300:
+        return f"{float(value):.{digits}g}"
+    context = decimal.Context(prec=digits)
+    quotient = context.divide(decimal.Decimal(value.numerator), decimal.Decimal(value.denominator))
+    return f"{quotient.normalize(context):e}"
+
+
+def _decimal_text(value: Fraction, max_digits: int | None) -> str | None:
+    """The exact decimal of ``value`` if it terminates (within ``max_digits`` digits)."""
+    rest = value.denominator
+    for factor in (2, 5):
+        while rest % factor == 0:
+            rest //= factor
+    if rest != 1:
+        return None
+    context = decimal.Context(prec=len(str(value.numerator)) + len(str(value.denominator)))
+    exact = context.divide(decimal.Decimal(value.numerator), decimal.Decimal(value.denominator))
+    exact = exact.normalize(context)
+    if max_digits is not None and len(exact.as_tuple().digits) > max_digits:
+        return None
+    return f"{exact:f}" if -7 <= exact.adjusted() < 21 else f"{exact:e}"
+
+
+def _literal_text(value: Fraction) -> str:
+    """A literal as typed: exact decimals stay exact (0.1234567 is not rounded)."""
+    if value.denominator == 1 and abs(value.numerator) < _PLAIN_LIMIT:
+        return str(value.numerator)
+    return _decimal_text(value, None) or f"{value.numerator}/{value.denominator}"
+
+
 def render(node: Node, parent: int = 0) -> str:
     """How the parser understood the text, in readable notation (the "read as" preview)."""
     if isinstance(node, Num):
-        return format_number(node.value).split(" ")[0]
+        text = _literal_text(node.value)
+        return f"({text})" if node.value < 0 and parent > 1 else text
     if isinstance(node, Sym):
         return node.name
     if isinstance(node, Unary):
         inner = render(node.operand, 3)
-        return f"not {inner}" if node.op == "not" else f"−{inner}"
+        if node.op == "not":
+            return f"not {inner}"
+        return f"(−{inner})" if parent > 3 else f"−{inner}"
     if isinstance(node, Binary):
         precedence = _PRECEDENCE[node.op]
         right_precedence = precedence + (0 if node.op == "**" else 1)
@@ -626,10 +743,38 @@ def render(node: Node, parent: int = 0) -> str:
 # --------------------------------------------------------------------------- sympy
 
 
-def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> sympy.Expr:
-    """Build a sympy expression from ``node`` directly (never via sympify or parse_expr)."""
+def check_symbolic_bounds(node: Node, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise :class:`ExprError` for a power that sympy must not be asked to build.
+
+    A power of numbers must be within the evaluator's bounds; a formula's constant
+    exponent at most ``limits.max_symbolic_exponent``.
+    """
+    if isinstance(node, Binary) and node.op == "**" and not names_in(node.right):
+        exponent = evaluate_number(node.right, limits=limits)
+        if not names_in(node.left):
+            evaluate_number(node, limits=limits)
+            return
+        if not -limits.max_symbolic_exponent <= exponent <= limits.max_symbolic_exponent:
+            raise ExprError(f"exponents in a formula are limited to {limits.max_symbolic_exponent}")
+    for child in _children(node):
+        check_symbolic_bounds(child, limits)
+
+
+def to_sympy(
+    node: Node,
+    symbols: Mapping[str, sympy.Symbol] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sympy.Expr:
+    """Build a sympy expression from ``node`` directly (never via sympify or parse_expr).
+
+    Powers are checked first, since sympy computes a number's power eagerly: a constant
+    power must be within the evaluator's bounds, and a formula's exponent at most
+    ``limits.max_symbolic_exponent`` (so ``(x+1)**200`` can never be expanded).
+    """
     import sympy
 
+    check_symbolic_bounds(node, limits)
     table = dict(symbols or {})
 
     def convert(item: Node) -> sympy.Expr:
