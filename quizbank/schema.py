@@ -356,3 +356,10 @@ def bank_json_schema() -> dict[str, Any]:
     schema = BankFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def bank_json_schema_text() -> str:
+    """The JSON Schema as committed in ``quizbank/schema/bank.schema.json``."""
+    import json
+
+    return json.dumps(bank_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
