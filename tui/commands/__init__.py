@@ -17,12 +17,13 @@ SubParsers = Any  # argparse's _SubParsersAction is private
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    """`--bank DIR` (repeatable) and `--data-dir DIR`, accepted on `dlquiz` and every subcommand.
+    """`--bank DIR` (repeatable), `--data-dir DIR` and `--reset-corrupt-db`, on every command.
 
     Subcommands use SUPPRESS defaults so that `dlquiz --data-dir D stats` keeps D.
     """
     default_banks: Any = [] if top_level else argparse.SUPPRESS
     default_dir: Any = None if top_level else argparse.SUPPRESS
+    default_flag: Any = False if top_level else argparse.SUPPRESS
     parser.add_argument(
         "--bank",
         dest="banks",
@@ -38,6 +39,13 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         metavar="DIR",
         default=default_dir,
         help="where progress is stored (default: the user data dir)",
+    )
+    parser.add_argument(
+        "--reset-corrupt-db",
+        action="store_true",
+        default=default_flag,
+        help="if the progress database is damaged, move it aside (it is kept, renamed "
+        "progress.sqlite.corrupt-<time>) and start a fresh one",
     )
 
 

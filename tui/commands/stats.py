@@ -16,12 +16,6 @@ def register(subparsers: SubParsers) -> None:
         "mistakes, reviews due in the next 7 days, and past exams",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    parser.add_argument(
-        "--reset-corrupt-db",
-        action="store_true",
-        help="if the progress database is damaged, move it aside (it is kept, renamed "
-        "progress.sqlite.corrupt-<time>) and start a fresh one",
-    )
     parser.set_defaults(handler=run_stats)
 
 
