@@ -308,9 +308,38 @@ def compute(
         result = f"({', '.join(results)})" if kind == "shape" else results[0]
         substitution = ""
     step = Step("", shown_formula, substitution, result)
+    used = frozenset().union(*(names_in(parse_cached(t, names, logic=logic)) for t in texts))
+    derived_steps = _derived_steps(question, used, names, env, values)
+    answer_is_a_derived_value = len(texts) == 1 and texts[0].strip() in question.derived
+    steps = (*derived_steps, *(() if answer_is_a_derived_value and derived_steps else (step,)))
     # The value of an expression or a symbolic shape is shown, not computed with.
     shown_value = expected if kind == "numeric" else cast(SolverValue, result)
-    return expected, Solution(value=shown_value, steps=(step,))
+    return expected, Solution(value=shown_value, steps=steps)
+
+
+def _derived_steps(
+    question: Any,
+    used: frozenset[str],
+    names: frozenset[str],
+    env: Mapping[str, Fraction | float],
+    values: Mapping[str, ParamValue],
+) -> list[Step]:
+    """One worked step per derived value the answer relies on (directly or not), in order."""
+    derived: Mapping[str, str] = question.derived
+    needed = set(used & derived.keys())
+    for name in reversed(list(derived)):
+        if name in needed:
+            needed |= names_in(parse_cached(derived[name], names, logic=True)) & derived.keys()
+    steps = []
+    for name in derived:
+        if name not in needed or name not in values:
+            continue
+        formula = parse_cached(derived[name], names, logic=True)
+        plugged = render(substitute(formula, env))
+        result = show(values[name])
+        substitution = "" if plugged in (render(formula), result) else plugged
+        steps.append(Step(name, render(formula), substitution, result))
+    return steps
 
 
 def _solve(

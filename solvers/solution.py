@@ -33,8 +33,13 @@ class Step:
             parts.append(f"`{self.formula}`")
         if self.substitution:
             parts.append(f"`= {self.substitution}`")
-        parts.append(f"**= {self.result}**")
+        parts.append(f"**{_equals(self.result)}**")
         return " ".join(parts)
+
+
+def _equals(result: str) -> str:
+    """``= 55``, but ``≈ 4.12311`` rather than ``= ≈ 4.12311`` for rounded values."""
+    return result if result.startswith("≈") else f"= {result}"
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Solution:
                 line += f"{step.formula}"
             if step.substitution:
                 line += f" = {step.substitution}"
-            line += f" = {step.result}"
+            line += f" {_equals(step.result)}"
             lines.append(line)
         return "\n".join(lines)
 

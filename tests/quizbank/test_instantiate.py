@@ -84,7 +84,11 @@ def test_conv_width_respects_constraints_and_formula(bank: Bank, seed: int) -> N
     assert f"input width {n}" in instance.prompt and r"$\frac{n}{s}$" in instance.prompt
     wrong = {mistake.tag: mistake.value for mistake in part.mistakes}
     assert wrong == {"forgot-plus-one": part.expected - 1}
-    assert part.solution is not None and part.solution.steps[0].result == str(part.expected)
+    assert part.solution is not None and part.solution.steps[-1].result == str(part.expected)
+    # the derived value the answer uses is a worked step of its own, with the numbers plugged in
+    span = part.solution.steps[0]
+    assert span.label == "span" and span.result == str(n + 2 * p - k)
+    assert span.substitution == f"{n} + 2 · {p} − {k}"
 
 
 @settings(max_examples=40, deadline=None)
