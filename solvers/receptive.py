@@ -90,21 +90,26 @@ def _wrong_rf(layers: str, rows: list[RFRow]) -> list[Candidate]:
         (_window(layer)[0] - 1) * row.jump
         for layer, row in zip(parse_layers(layers), rows, strict=True)
     )
-    return [
+    candidates: list[Candidate] = [
         (
             "rf-stride-product",
             own,
             "Multiply each layer's (k−1) by the product of the strides *before* it, not "
             "including its own stride.",
         ),
-        (
-            "rf-stride-product",
-            summed,
-            "The strides multiply: use the product of the previous strides, not their sum.",
-        ),
         ("rf-stride-ignored", no_stride),
         ("dilation-ignored", plain_kernels + 1),
     ]
+    if any(row.stride > 1 for row in rows):  # "sum, not product" only means something then
+        candidates.insert(
+            1,
+            (
+                "rf-stride-product",
+                summed,
+                "The strides multiply: use the product of the previous strides, not their sum.",
+            ),
+        )
+    return candidates
 
 
 def receptive_field(layers: str) -> SolverSolution:

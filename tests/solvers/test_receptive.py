@@ -168,3 +168,16 @@ def test_parse_limits() -> None:
         parse_layers("; ".join(["relu()"] * 301))
     with pytest.raises(SolverError, match="too long"):
         parse_layers("relu();" * 2000)
+
+
+def test_stride_one_stacks_offer_no_sum_of_strides_mistake() -> None:
+    from solvers.registry import get_solver
+
+    solution = get_solver("receptive_field").solve(layers="conv(k=5); conv(k=3); conv(k=5)")
+    assert solution.value == 11
+    messages = [mistake.message for mistake in solution.mistakes]
+    assert not any("not their sum" in message for message in messages)
+    strided = get_solver("receptive_field").solve(
+        layers="conv(k=3, s=3); conv(k=3, s=3); conv(k=3)"
+    )
+    assert any("not their sum" in mistake.message for mistake in strided.mistakes)
