@@ -86,8 +86,9 @@ MISTAKES: Final[dict[str, str]] = {
     ),
     # --- optimisers
     "adam-no-bias-correction": (
-        "Adam divides m and v by (1 − β^t) before the update; without the bias correction "
-        "the first steps are far too small."
+        "Adam divides m and v by (1 − β^t) before the update. Without the bias correction "
+        "both moments are biased towards zero (they start at 0), so the early steps have the "
+        "wrong size: with the default betas they are too large, because v is shrunk more than m."
     ),
     "momentum-ignored": "With momentum the step uses the velocity, not the raw gradient.",
     "weight-decay-forgotten": "weight_decay=λ adds λ·w to the gradient before the step.",

@@ -32,6 +32,15 @@ UNITS: Final[dict[str, int]] = {
 _OTHER_UNIT: Final = {"KB": "KiB", "KiB": "KB", "MB": "MiB", "MiB": "MB", "GB": "GiB", "GiB": "GB"}
 
 
+def _unit_confusion(asked: str, other: str) -> str:
+    decimal, binary = (asked, other) if "i" not in asked else (other, asked)
+    return (
+        f"That is the amount in {other}, but the question asks for {asked}: "
+        f"{decimal} counts powers of 10 ({UNITS[decimal]:,} bytes), "
+        f"{binary} powers of 2 ({UNITS[binary]:,} bytes)."
+    )
+
+
 def _unit(name: str) -> str:
     for unit in UNITS:
         if unit.lower() == name.strip().lower():
@@ -76,7 +85,11 @@ def model_memory(
     }
     other = _OTHER_UNIT.get(chosen)
     wrong: list[Candidate] = [
-        ("mb-vs-mib", in_unit[other] if other else None),
+        (
+            ("mb-vs-mib", in_unit[other], _unit_confusion(chosen, other))
+            if other
+            else ("mb-vs-mib", None)
+        ),
         ("bytes-per-param-forgotten", Fraction(params) / UNITS[chosen] if per_param != 1 else None),
     ]
     mistakes: dict[str, list[Candidate]] = {
