@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.tui.conftest import AppFactory
 from tui.session import PracticeRequest
+from tui.widgets.answers import AnswerInput
 
 
 def test_home_screen(snap_compare: Any, new_app: AppFactory) -> None:
@@ -18,7 +19,9 @@ def test_numeric_question_with_feedback(snap_compare: Any, new_app: AppFactory) 
     async def answer_with_the_classic_mistake(pilot: Any) -> None:
         await pilot.pause()
         mistake = pilot.app.screen.session.part.mistakes[0]
-        pilot.app.focused.insert_text_at_cursor(str(int(mistake.value)))
+        answer_input = pilot.app.screen.query_one(AnswerInput)
+        answer_input.focus()
+        answer_input.insert_text_at_cursor(str(int(mistake.value)))
         await pilot.press("enter")
         await pilot.pause()
 
