@@ -81,10 +81,12 @@ def compare(
     symbolic: bool = True,
     integer: bool | None = None,
     points: int = POINTS,
+    budget: float | None = None,
 ) -> Comparison:
     """Compare two formulas over positive values of ``symbols`` (see the module docstring).
 
-    ``symbolic=False`` never uses sympy; ``integer`` forces integer points (shapes).
+    ``symbolic=False`` never uses sympy; ``integer`` forces integer points (shapes);
+    ``budget`` is sympy's time limit (default: the grading budget).
     """
     unknown = names_in(expected) - set(symbols)
     if unknown:
@@ -98,7 +100,14 @@ def compare(
     if by_points.verdict is Verdict.EQUAL and by_points.exact:
         return by_points
     thorough = by_points.verdict is Verdict.UNKNOWN  # simplify only when the points can't tell
-    decided = symbolic_verdict(answer, expected, symbols, integer=integer, thorough=thorough)
+    decided = symbolic_verdict(
+        answer,
+        expected,
+        symbols,
+        integer=integer,
+        thorough=thorough,
+        budget=SYMPY_BUDGET_SECONDS if budget is None else budget,
+    )
     if decided is None:
         return by_points
     return Comparison(decided, exact=False, witness=None)

@@ -23,6 +23,7 @@ from solvers.support import (
     numbers_from_text,
     require,
     show,
+    term,
 )
 
 MAX_EXACT_POWER = 64  # beyond this, beta**t is computed in floating point
@@ -60,11 +61,11 @@ def sgd_step(
             Step(
                 "gradient + weight decay",
                 "g + λ·w",
-                f"{show(grad)} + {show(decay)}·{show(w)}",
+                f"{term(grad)} + {term(decay)}·{term(w)}",
                 show(total),
             )
         )
-    steps.append(Step("update", "w − lr·g", f"{show(w)} − {show(lr)}·{show(total)}", show(w_new)))
+    steps.append(Step("update", "w − lr·g", f"{term(w)} − {term(lr)}·{term(total)}", show(w_new)))
     facts: Facts = {"w_new": w_new, "grad_total": total}
     wrong: list[Candidate] = [
         ("weight-decay-forgotten", w - lr * grad if decay else None),
@@ -88,15 +89,15 @@ def momentum_step(
         Step(
             "velocity (PyTorch buffer)",
             "v = μ·v + g",
-            f"{show(mu)}·{show(buf)} + {show(grad)}",
+            f"{term(mu)}·{term(buf)} + {term(grad)}",
             show(new_buf),
         ),
-        Step("update", "w − lr·v", f"{show(w)} − {show(lr)}·{show(new_buf)}", show(w_new)),
+        Step("update", "w − lr·v", f"{term(w)} − {term(lr)}·{term(new_buf)}", show(w_new)),
         Step(
             "lecture form",
             "v' = β·v' − α·∇w, w = w + v' (v' = −lr·v)",
-            f"−{show(lr)}·{show(new_buf)}",
-            f"{show(-lr * new_buf)}: the same update",
+            f"−{term(lr)}·{term(new_buf)}",
+            f"{term(-lr * new_buf)}: the same update",
         ),
     ]
     facts: Facts = {"velocity": new_buf, "w_new": w_new, "lecture_velocity": -lr * new_buf}
@@ -172,22 +173,22 @@ def _adam_solution(
         Step(
             "bias-corrected m",
             "m̂ = m / (1 − β1^t)",
-            f"{show(state.m)} / (1 − {show(rates.beta1)}^{t})",
+            f"{term(state.m)} / (1 − {term(rates.beta1)}^{t})",
             show(state.m_hat),
         ),
         Step(
             "bias-corrected v",
             "v̂ = v / (1 − β2^t)",
-            f"{show(state.v)} / (1 − {show(rates.beta2)}^{t})",
+            f"{term(state.v)} / (1 − {term(rates.beta2)}^{t})",
             show(state.v_hat),
         ),
         Step(
             "update",
             "lr · m̂ / (√v̂ + eps)",
-            f"{show(rates.lr)} · {show(state.m_hat)} / (√{show(state.v_hat)} + {show(rates.eps)})",
+            f"{term(rates.lr)} · {term(state.m_hat)} / (√{term(state.v_hat)} + {term(rates.eps)})",
             show(state.update),
         ),
-        Step("new weight", "w − update", f"{show(w)} − {show(state.update)}", show(state.w_new)),
+        Step("new weight", "w − update", f"{term(w)} − {term(state.update)}", show(state.w_new)),
     ]
     facts: Facts = {
         "m": state.m,
@@ -230,13 +231,13 @@ def adam_step(
         Step(
             "first moment",
             "m = β1·m + (1 − β1)·g",
-            f"{b1}·{show(m)} + (1 − {b1})·{show(grad)}",
+            f"{b1}·{term(m)} + (1 − {b1})·{term(grad)}",
             show(state.m),
         ),
         Step(
             "second moment",
             "v = β2·v + (1 − β2)·g²",
-            f"{b2}·{show(v)} + (1 − {b2})·{show(grad)}²",
+            f"{b2}·{term(v)} + (1 − {b2})·{term(grad)}²",
             show(state.v),
         ),
     ]
@@ -266,9 +267,9 @@ def adam_steps(
         extra.append(
             Step(
                 f"step {t}",
-                f"g = {show(grad)}",
-                f"m = {show(state.m)}, v = {show(state.v)}",
-                f"w = {show(state.w_new)}",
+                f"w after g = {show(grad)} (m = {show(state.m)}, v = {show(state.v)})",
+                "",
+                show(state.w_new),
             )
         )
     title = f"Adam, {len(values)} steps from w = {show(n['w'])}"
@@ -297,16 +298,16 @@ def rmsprop_step(
         Step(
             "square average",
             "v = α·v + (1 − α)·g²",
-            f"{show(alpha)}·{show(v)} + (1 − {show(alpha)})·{show(grad)}²",
+            f"{term(alpha)}·{term(v)} + (1 − {term(alpha)})·{term(grad)}²",
             show(v_new),
         ),
         Step(
             "update",
             "lr·g / (√v + eps)",
-            f"{show(lr)}·{show(grad)} / (√{show(v_new)} + {show(eps)})",
+            f"{term(lr)}·{term(grad)} / (√{term(v_new)} + {term(eps)})",
             show(update),
         ),
-        Step("new weight", "w − update", f"{show(w)} − {show(update)}", show(w_new)),
+        Step("new weight", "w − update", f"{term(w)} − {term(update)}", show(w_new)),
     ]
     facts: Facts = {"v": v_new, "w_new": w_new, "update": update}
     mistakes: dict[str, list[Candidate]] = {
@@ -335,13 +336,13 @@ def weight_decay_compare(
             Step(
                 "L2 (weight_decay=λ)",
                 "w − lr·(g + λ·w)",
-                f"{show(w)} − {show(lr)}·({show(grad)} + {show(decay)}·{show(w)})",
+                f"{term(w)} − {term(lr)}·({term(grad)} + {term(decay)}·{term(w)})",
                 show(w_l2),
             ),
             Step(
                 "decoupled",
                 "w − lr·λ·w − lr·g",
-                f"{show(w)} − {show(lr)}·{show(decay)}·{show(w)} − {show(lr)}·{show(grad)}",
+                f"{term(w)} − {term(lr)}·{term(decay)}·{term(w)} − {term(lr)}·{term(grad)}",
                 show(w_decoupled),
             ),
         ]
@@ -355,14 +356,14 @@ def weight_decay_compare(
             Step(
                 "Adam + L2: gradient",
                 "g + λ·w",
-                f"{show(grad)} + {show(decay)}·{show(w)}",
+                f"{term(grad)} + {term(decay)}·{term(w)}",
                 show(l2_grad),
             ),
             Step("Adam + L2: first step", "w − lr·ĝ/(|ĝ| + eps)", "", show(w_l2)),
             Step(
                 "AdamW: shrink",
                 "w·(1 − lr·λ)",
-                f"{show(w)}·(1 − {show(lr)}·{show(decay)})",
+                f"{term(w)}·(1 − {term(lr)}·{term(decay)})",
                 show(shrunk),
             ),
             Step("AdamW: Adam step with g", "w' − lr·g/(|g| + eps)", "", show(w_decoupled)),

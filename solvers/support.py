@@ -34,6 +34,7 @@ __all__ = [
     "require",
     "require_int",
     "show",
+    "term",
 ]
 
 
@@ -48,6 +49,12 @@ def show(value: object) -> str:
     if isinstance(value, Fraction | float):
         return f"{float(value):.6g}"
     return str(value)
+
+
+def term(value: object) -> str:
+    """A number inside a formula: negatives in parentheses, so ``0.1·(-2)²`` reads right."""
+    text = show(value)
+    return f"({text})" if text.startswith("-") else text
 
 
 class SolverError(ValueError):

@@ -84,11 +84,8 @@ def test_points_on_a_float_rounding_jump_are_skipped() -> None:
     # so the points decide nothing and sympy (which knows n is an integer) decides
     answer, expected = node("floor(n*sqrt(3)*sqrt(3))"), node("3*n")
     assert compare(answer, expected, SYMBOLS, symbolic=False).verdict is Verdict.UNKNOWN
-    warm_up()  # sympy's first import and caches are not part of the 40 ms budget
-    verdicts = [compare(answer, expected, SYMBOLS).verdict for _ in range(3)]
-    # on a loaded machine one run may exceed the budget (UNKNOWN), but never disagree
-    assert Verdict.EQUAL in verdicts
-    assert Verdict.DIFFERENT not in verdicts
+    # what sympy decides, not how fast: the 40 ms budget is for grading, not for a loaded CI
+    assert compare(answer, expected, SYMBOLS, budget=GENEROUS).verdict is Verdict.EQUAL
 
 
 def test_an_answer_undefined_where_the_answer_is_defined_is_different() -> None:
