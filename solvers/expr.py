@@ -690,7 +690,10 @@ def _decimal_text(value: Fraction, max_digits: int | None) -> str | None:
             rest //= factor
     if rest != 1:
         return None
-    context = decimal.Context(prec=len(str(value.numerator)) + len(str(value.denominator)))
+    # p / (2^a 5^b) has at most digits(p) + max(a, b) significant digits, and
+    # max(a, b) <= log2 of the denominator: enough precision for an exact division
+    digits = len(str(abs(value.numerator))) + value.denominator.bit_length()
+    context = decimal.Context(prec=digits)
     exact = context.divide(decimal.Decimal(value.numerator), decimal.Decimal(value.denominator))
     exact = exact.normalize(context)
     if max_digits is not None and len(exact.as_tuple().digits) > max_digits:

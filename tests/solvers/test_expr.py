@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from solvers.expr import (
     Binary,
@@ -232,3 +234,22 @@ def test_to_sympy_builds_exact_expressions_and_checks_bounds() -> None:
     assert sympy.simplify(built - (sympy.sqrt(2) * x + sympy.Rational(1, 3))) == 0
     with pytest.raises(ExprError, match="limited to 32"):
         to_sympy(parse("(x+1)**200", symbols={"x"}))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Fraction(5, 4), "1.25"),
+        (Fraction(9, 8), "1.125"),
+        (Fraction(1, 1024), "0.0009765625"),
+        (Fraction(-7, 16), "-0.4375"),
+    ],
+)
+def test_terminating_decimals_are_shown_exactly(value: Fraction, shown: str) -> None:
+    assert format_number(value) == shown
+
+
+@given(st.integers(-(10**6), 10**6), st.integers(0, 12), st.integers(0, 12))
+def test_every_terminating_decimal_round_trips(numerator: int, twos: int, fives: int) -> None:
+    value = Fraction(numerator, 2**twos * 5**fives)
+    assert Fraction(format_number(value)) == value
