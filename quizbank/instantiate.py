@@ -377,6 +377,22 @@ def _solver_mistakes(solution: Solution, output: str | None, kind: str) -> list[
     return mistakes
 
 
+def _unique(mistakes: list[KnownMistake]) -> list[KnownMistake]:
+    """One mistake per tag and value, in first-seen order.
+
+    A question's own rule repeating a solver's mistake keeps the solver's place but brings
+    its own, more specific message.
+    """
+    kept: list[KnownMistake] = []
+    for mistake in mistakes:
+        same = [i for i, k in enumerate(kept) if (k.tag, k.value) == (mistake.tag, mistake.value)]
+        if same:
+            kept[same[0]] = mistake
+        else:
+            kept.append(mistake)
+    return kept
+
+
 def _rule_mistakes(
     question: Any, rules: Sequence[MistakeRule], kind: str, symbols: Sequence[str], values: Any
 ) -> list[KnownMistake]:
@@ -439,8 +455,8 @@ def _part(question: Any, body: Any, values: Any, seed: int, where: Loc) -> PartI
                 question, body.answer, body.type, symbols, values, ("answer",)
             )
             output = body.answer.output if isinstance(body.answer, SolverAnswer) else None
-            mistakes = _solver_mistakes(solution, output, body.type)
-            mistakes += _rule_mistakes(question, body.mistakes, body.type, symbols, values)
+            rules = _rule_mistakes(question, body.mistakes, body.type, symbols, values)
+            mistakes = _unique(_solver_mistakes(solution, output, body.type) + rules)
             # a rule that gives the right answer for this draw is no mistake here
             mistakes = [mistake for mistake in mistakes if mistake.value != expected]
     except InstanceError as error:

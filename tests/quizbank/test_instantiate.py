@@ -299,3 +299,15 @@ def test_choice_tests_count_options_as_written_not_as_shown(bank: Bank) -> None:
     tests.append(AnswerTest(answer="A", expect="correct", seed=3))
     tests.append(AnswerTest(answer="x y z", expect="invalid"))
     assert run_answer_tests(question.model_copy(update={"tests": tests})) == []
+
+
+def test_no_part_lists_the_same_mistake_twice() -> None:
+    from quizbank.instantiate import instantiate as make_instance
+    from quizbank.loader import load_bank
+
+    bank = load_bank()
+    for question_id in ("l03-linear-classifier-size", "l11-sentiment-bidir-params"):
+        for seed in range(5):
+            for part in make_instance(bank.by_id[question_id], seed).parts:
+                keys = [(mistake.tag, mistake.value) for mistake in part.mistakes]
+                assert len(keys) == len(set(keys)), (question_id, seed, keys)
