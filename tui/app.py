@@ -6,7 +6,7 @@ bank, a store in a temporary folder and a :class:`~quizbank.clock.FakeClock`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from quizbank.errors import UserError
+from quizbank.errors import UserError, inert
 from tui.palette import DlquizCommands
 from tui.screens.home import HomeScreen
 from tui.session import PracticeRequest
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from quizbank.clock import Clock
     from quizbank.loader import Bank
     from quizbank.store import Store
+    from tui.screens.exam_session import ExamRequest
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -43,7 +44,7 @@ class DlquizApp(App[None]):
         bank: Bank | None,
         store: Store,
         clock: Clock,
-        start: PracticeRequest | None,
+        start: PracticeRequest | ExamRequest | Callable[[DlquizApp], object] | None,
         extra_banks: Sequence[Path] = (),
     ) -> None:
         super().__init__()
@@ -58,7 +59,7 @@ class DlquizApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self.bank is None:
-            self.load_bank()
+            self.call_after_refresh(self.load_bank)  # after the first paint
         else:
             self.call_after_refresh(self._bank_ready, self.bank)
 
@@ -77,19 +78,27 @@ class DlquizApp(App[None]):
     def _bank_ready(self, bank: Bank) -> None:
         self.bank = bank
         if bank.skipped:
-            files = sorted({problem.path for problem in bank.skipped})
+            files = sorted({inert(problem.path) for problem in bank.skipped})
             self.notify(
                 f"Skipped {len(files)} broken bank file(s): {', '.join(files)}. "
                 "Run `dlquiz bank validate` for the details.",
                 title="Bank problems",
                 severity="warning",
                 timeout=15,
+                markup=False,  # file names are not markup: "[/]" would crash, "[@click]" act
             )
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_data()
         if self.start_request is not None:
             request, self.start_request = self.start_request, None
-            self.start_practice(request)
+            if isinstance(request, PracticeRequest):
+                self.start_practice(request)
+            elif callable(request):  # e.g. `dlquiz bank preview` opens its own screen
+                request(self)
+            else:  # `dlquiz exam`: the exam feature opens its own screen
+                from tui.screens.exam import start_exam
+
+                start_exam(self, request)
 
     # ------------------------------------------------------------------ navigation
 
@@ -103,7 +112,7 @@ class DlquizApp(App[None]):
         try:
             screen = PracticeScreen.for_request(request, self)
         except UserError as error:
-            self.notify(str(error), title="Nothing to practise", severity="warning")
+            self.notify(str(error), title="Nothing to practise", severity="warning", markup=False)
             return
         while not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2:
             self.pop_screen()
@@ -128,7 +137,9 @@ class DlquizApp(App[None]):
 
     def report_store_error(self, error: Exception) -> None:
         """A failed write (disk full, locked, read-only): say so, keep the session going."""
-        self.notify(str(error), title="Progress not saved", severity="error", timeout=10)
+        self.notify(
+            str(error), title="Progress not saved", severity="error", timeout=10, markup=False
+        )
 
     # ------------------------------------------------------------------ actions
 
@@ -141,7 +152,7 @@ def make_app(
     bank: Bank | None = None,
     store: Store | None = None,
     clock: Clock | None = None,
-    start: PracticeRequest | None = None,
+    start: PracticeRequest | ExamRequest | Callable[[DlquizApp], object] | None = None,
     data_dir: Path | None = None,
     extra_banks: Sequence[Path] = (),
 ) -> DlquizApp:

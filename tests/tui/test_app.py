@@ -71,16 +71,6 @@ def test_practice_setup_dialog_filters_by_type(new_app: AppFactory) -> None:
     run(new_app(), scenario)
 
 
-def test_exam_action_says_it_is_coming(new_app: AppFactory) -> None:
-    async def scenario(pilot: Any) -> None:
-        await pilot.click("#go-exam")
-        await pilot.pause()
-        messages = [n.message for n in pilot.app._notifications]
-        assert any("exam" in message for message in messages)
-
-    run(new_app(), scenario)
-
-
 def test_palette_offers_namespaced_commands(new_app: AppFactory) -> None:
     async def scenario(pilot: Any) -> None:
         provider = DlquizCommands(pilot.app.screen)

@@ -147,6 +147,8 @@ class HomeScreen(Screen[None]):
             )
         table.move_cursor(row=min(cursor, table.row_count - 1))
         self.query_one("#today", Static).update(self._today_text(bank))
+        exam_open = self.quiz_app.store.open_exam() is not None  # the exam feature's resume
+        self.query_one("#go-exam", Button).label = "Resume exam e" if exam_open else "Mock exam e"
         table.focus()
 
     def _today_text(self, bank: Bank) -> Content:

@@ -103,11 +103,12 @@ class StatsScreen(Screen[None]):
         )
         self._fill(
             "#stats-exams",
-            ("#", "blueprint", "started", "score", "submitted"),
+            ("#", "blueprint", "seed", "started", "score", "submitted"),
             [
                 (
                     str(exam.id),
                     exam.blueprint,
+                    str(exam.seed),
                     exam.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                     "—" if exam.score is None else f"{exam.score:g} / {exam.max_score or 0:g}",
                     exam.submit_reason or "open",
@@ -126,6 +127,16 @@ class StatsScreen(Screen[None]):
             table.add_row(*row)
         if not rows:
             table.add_row(*([empty or "No answers yet."] + [""] * (len(columns) - 1)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a past exam opens its report (the exam feature's screen)."""
+        if event.data_table.id != "stats-exams":
+            return
+        number = str(event.data_table.get_row(event.row_key)[0])
+        if number.isdigit():
+            from tui.screens.exam_report import open_report
+
+            open_report(self.app, int(number))
 
     def action_back(self) -> None:
         self.app.pop_screen()
