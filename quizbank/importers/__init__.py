@@ -1,0 +1,1 @@
+"""Importers from other quiz formats into bank YAML (so far: GIFT, :mod:`.gift`)."""
