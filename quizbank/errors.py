@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``): never a terminal sequence."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 class UserError(Exception):
@@ -20,8 +28,9 @@ class Problem:
     where: str = ""
 
     def __str__(self) -> str:
+        # The path is kept as given (to match files); a file name may hold escape sequences.
         suffix = f" (at {self.where})" if self.where else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.message}{suffix}"
+        return inert(f"{self.path}:{self.line}:{self.column}: {self.message}{suffix}")
 
 
 class ValidationFailed(UserError):

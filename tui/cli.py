@@ -25,12 +25,23 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked: importlib.metadata slows every start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(f"dlquiz {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dlquiz",
         description="Exam prep for Introduction to Deep Learning (I2DL), lectures 1-12.",
     )
-    parser.add_argument("--version", action="version", version=f"dlquiz {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     commands.add_common_options(parser, top_level=True)
     parser.set_defaults(handler=commands.run_home)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")

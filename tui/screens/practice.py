@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -118,6 +119,15 @@ class PracticeScreen(Screen[None]):
         self.set_state("answering")
         self.query_one("#practice-body", VerticalScroll).scroll_home(animate=False)
         widget.focus_input()
+        if session.part.type == "expression":
+            self.warm_up_sympy()
+
+    @work(thread=True, exclusive=True, group="sympy", exit_on_error=False)
+    def warm_up_sympy(self) -> None:
+        """Import sympy while the student types: a cold import would delay the grade."""
+        from solvers.equivalence import warm_up
+
+        warm_up()
 
     def set_state(self, state: State) -> None:
         self.state = state
