@@ -25,12 +25,11 @@ from quizbank.instantiate import (
     ConstraintsUnsatisfiable,
     Instance,
     InstanceError,
-    numeric_env,
-    parse_cached,
+    evaluate_argument,
 )
 from quizbank.schema import ReferenceModel
-from quizbank.templates import TemplateError, render_template
-from solvers.expr import ExprError, Num, evaluate, evaluate_number, render
+from quizbank.templates import TemplateError
+from solvers.expr import ExprError, Num, render
 from solvers.solution import show
 
 if TYPE_CHECKING:
@@ -189,47 +188,16 @@ def model_args(
 ) -> dict[str, Any]:
     """The bank's arguments by kind, like a solver's: numbers are safe expressions over
     the variant's values, bools literal or conditions, text a template."""
-    env = numeric_env(values)
     args: dict[str, Any] = {}
     for name, raw in model.args.items():
         arg = spec.args.get(name)
         if arg is None:
             raise ValueError(f"model {model.name} has no parameter {name!r}")
         try:
-            args[name] = _argument(arg.kind, raw, env, values, parametric)
+            args[name] = evaluate_argument(arg.kind, raw, values, parametric)
         except (ExprError, TemplateError) as error:
             raise ValueError(f"argument {name}: {error}") from None
     return args
-
-
-def _argument(
-    kind: str,
-    raw: bool | int | float | str,
-    env: Mapping[str, Fraction | float],
-    values: Mapping[str, Any],
-    parametric: bool,
-) -> Any:
-    if kind == "text":
-        text = raw if isinstance(raw, str) else show(raw)
-        return render_template(text, values) if parametric else text
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        result = evaluate(parse_cached(str(raw), frozenset(env), logic=True), env)
-        if not isinstance(result, bool):
-            raise ValueError("expected true, false or a condition")
-        return result
-    if isinstance(raw, bool):
-        raise ValueError("expected a number, got true/false")
-    if isinstance(raw, str):
-        number = evaluate_number(parse_cached(raw, frozenset(env)), env)
-    else:
-        number = Fraction(raw) if isinstance(raw, int) else Fraction(str(raw))
-    if kind == "int":
-        if isinstance(number, float) or number.denominator != 1:
-            raise ValueError(f"expected a whole number, got {show(number)}")
-        return number.numerator
-    return number
 
 
 def _describe(values: Mapping[str, Any]) -> str:

@@ -204,7 +204,6 @@ def solver_args(
     question: Any, answer: SolverAnswer, spec: Any, values: Mapping[str, ParamValue], where: Loc
 ) -> dict[str, Any]:
     """Each bank argument evaluated by its kind: int/number expressions, bools, templates."""
-    env = numeric_env(values)
     args: dict[str, Any] = {}
     for name, raw in answer.args.items():
         here = (*where, "args", name)
@@ -212,19 +211,24 @@ def solver_args(
         if arg is None:
             raise InstanceError(question.id, here, f"solver {answer.solver} has no argument {name}")
         try:
-            args[name] = _argument(arg.kind, raw, env, values, question.is_parametric)
+            args[name] = evaluate_argument(arg.kind, raw, values, question.is_parametric)
         except ValueError as error:  # ExprError and TemplateError too
             raise InstanceError(question.id, here, f"argument {name}: {error}") from None
     return args
 
 
-def _argument(
+def evaluate_argument(
     kind: str,
     raw: bool | int | float | str,
-    env: Mapping[str, Fraction | float],
     values: Mapping[str, ParamValue],
     parametric: bool,
 ) -> Any:
+    """A solver's or reference model's argument from the bank, by its kind.
+
+    Numbers are safe expressions over the variant's values, bools literal or conditions,
+    text a template (in parametric questions).
+    """
+    env = numeric_env(values)
     if kind == "text":
         text = raw if isinstance(raw, str) else show(raw)
         return render_template(text, values) if parametric else text

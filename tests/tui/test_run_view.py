@@ -9,19 +9,23 @@ from textual.widgets import DataTable, Static
 
 from tests.tui.conftest import AppFactory, run
 from tests.tui.helpers import submit, type_text
-from tui.screens.run_view import RunScreen, model_arguments
+from tui.screens.run_view import RunScreen
 from tui.session import PracticeRequest
 
 
 def test_model_arguments_fill_in_the_variant() -> None:
+    """The run view reads a question's model arguments exactly as `bank check` does."""
     from fractions import Fraction
 
+    from quizbank.check import model_args
+    from quizbank.schema import ReferenceModel
     from reference_models.registry import get_model
 
     spec = get_model("conv_shape")
     values = {"n": Fraction(41), "k": Fraction(3), "s": Fraction(2), "p": Fraction(2)}
     args = {"size": "n", "kernel": "k", "stride": "s", "padding": "p + 0"}
-    filled = model_arguments(spec.args, args, values)
+    reference = ReferenceModel(name="conv_shape", args=args, fact="size")
+    filled = model_args(spec, reference, values, parametric=True)
     assert filled == {"size": 41, "kernel": 3, "stride": 2, "padding": 2}
 
 

@@ -19,31 +19,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
 
-def model_arguments(
-    spec_args: Mapping[str, Any], args: Mapping[str, Any], values: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The bank's model arguments with this variant's numbers filled in.
-
-    Numeric arguments are safe expressions over the values, text arguments templates.
-    """
-    from quizbank.templates import render_template
-    from solvers.expr import safe_eval
-
-    numbers = {k: v for k, v in values.items() if not isinstance(v, str)}
-    filled: dict[str, Any] = {}
-    for name, value in args.items():
-        kind = getattr(spec_args.get(name), "kind", "text")
-        if isinstance(value, str) and kind in ("int", "number"):
-            filled[name] = safe_eval(value, numbers)
-        elif isinstance(value, str) and kind == "bool":
-            filled[name] = safe_eval(value, numbers, logic=True)
-        elif isinstance(value, str) and values:
-            filled[name] = render_template(value, values)
-        else:
-            filled[name] = value
-    return filled
-
-
 class RunScreen(ModalScreen[None]):
     CSS_PATH = "run_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,10 +51,11 @@ class RunScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="run-model", exit_on_error=False)
     def run_reference_model(self) -> None:
         try:
+            from quizbank.check import model_args
             from reference_models.registry import get_model, run_model
 
             spec = get_model(self.reference.name)
-            args = model_arguments(spec.args, self.reference.args, self.values)
+            args = model_args(spec, self.reference, self.values, parametric=bool(self.values))
             run = run_model(self.reference.name, **args)
         except Exception as error:  # a model error is shown, never a traceback
             self.app.call_from_thread(self.show_error, str(error) or type(error).__name__)
