@@ -25,7 +25,7 @@ def measure(name: str, blueprint: str, budget_ms: float, smoke: bool) -> Figure:
     repetitions = 5 if smoke else 30
     with tempfile.TemporaryDirectory(prefix="dlquiz-bench-exam-") as tmp:
         write_bank(Path(tmp), size)
-        questions = load_bank([Path(tmp)], builtin=False).questions
+        questions = load_bank([Path(tmp)], builtin=False, cache=False).questions
     loaded = load_blueprint(blueprint)
     assemble(loaded, questions, 0)  # warm-up
     runs = [timed_both(partial(assemble, loaded, questions, seed)) for seed in range(repetitions)]

@@ -4,6 +4,8 @@ Fast path: construct the YAML (:mod:`quizbank.yaml_loader`) and validate it with
 Only a file with a problem is composed into a node tree, to turn each pydantic ``loc``
 (or semantic finding) into ``path:line:col: message (at questions[3].answer)``.
 All problems of all files are collected before :class:`ValidationFailed` is raised.
+Faster still: a file whose bytes and checking code are unchanged since it last passed
+every check is read from the validated cache (:mod:`quizbank.bank_cache`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 from yaml.nodes import Node
 
 from quizbank import paths, semantic
+from quizbank.bank_cache import BankCache, default_cache_dir
 from quizbank.errors import Problem, UserError, ValidationFailed
 from quizbank.locate import (
     Loc,
@@ -30,7 +33,14 @@ from quizbank.locate import (
     refine,
 )
 from quizbank.schema import BankFile, Question
-from quizbank.yaml_loader import YamlProblem, compose, gc_paused, read_yaml, top_level_problem
+from quizbank.yaml_loader import (
+    YamlProblem,
+    compose,
+    decode_yaml,
+    gc_paused,
+    read_bytes,
+    top_level_problem,
+)
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -120,19 +130,39 @@ def _fill_lectures(data: dict[Any, Any]) -> None:
             question["lecture"] = lecture if valid else 1  # a bad file lecture is reported once
 
 
-def load_file(path: Path) -> _File:
-    """Read, validate and semantically check one file (problems collected, not raised)."""
+def load_file(path: Path, cache: BankCache | None = None, *, read_cache: bool = True) -> _File:
+    """Read, validate and semantically check one file (problems collected, not raised).
+
+    With a ``cache``, a file that passes is kept there, and (if ``read_cache``) a file whose
+    entry matches its bytes is taken from there without YAML or checks.
+    """
     loaded = _File(path)
-    result = read_yaml(path)
+    raw = read_bytes(path)
+    if isinstance(raw, YamlProblem):
+        loaded.add_yaml(raw)
+        return loaded
+    if cache is not None and read_cache:
+        loaded.bank = cache.read(path, raw)
+        if loaded.bank is not None:
+            loaded.text = raw.decode("utf-8-sig")  # to locate a duplicate id, if any
+            return loaded
+    _check_file(loaded, raw)
+    if cache is not None and loaded.bank is not None and not loaded.problems:
+        cache.write(path, raw, loaded.bank)
+    return loaded
+
+
+def _check_file(loaded: _File, raw: bytes) -> None:
+    result = decode_yaml(raw)
     loaded.text = result.text
     if result.data is None and result.problems:
         for problem in result.problems:
             loaded.add_yaml(problem)
-        return loaded
+        return
     top = top_level_problem(result.data)
     if top is not None:
         loaded.add_yaml(top)
-        return loaded
+        return
     _fill_lectures(result.data)
     try:
         loaded.bank = BankFile.model_validate(result.data)
@@ -150,7 +180,6 @@ def load_file(path: Path) -> _File:
                 loaded.add(
                     ("questions", index, *finding.where), finding.message, at_key=finding.at_key
                 )
-    return loaded
 
 
 def _add_schema_problems(loaded: _File, error: ValidationError) -> None:
@@ -218,15 +247,22 @@ def load_bank(
     builtin: bool = True,
     skip_broken: bool = False,
     deep: bool = False,
+    cache: Path | bool = True,
 ) -> Bank:
     """Load the built-in bank (``builtin``) and the ``extra`` files and folders.
 
     Raises :class:`ValidationFailed` with every located problem, unless ``skip_broken``:
     then broken files are left out and their problems listed in :attr:`Bank.skipped`.
-    ``deep`` also instantiates each question for a few seeds (``dlquiz bank validate``).
+    ``deep`` also instantiates each question for a few seeds (``dlquiz bank validate``)
+    and checks every file in full. ``cache`` is the folder of the validated cache
+    (:mod:`quizbank.bank_cache`): True for the default one, False for none.
     """
+    store = _bank_cache(cache)
     with gc_paused():
-        files = [load_file(path) for path in bank_paths(extra, builtin=builtin)]
+        files = [
+            load_file(path, store, read_cache=not deep)
+            for path in bank_paths(extra, builtin=builtin)
+        ]
         if deep:
             for loaded in files:
                 if loaded.bank is not None and not loaded.problems:
@@ -240,6 +276,12 @@ def load_bank(
         if problems and not skip_broken:
             raise ValidationFailed(problems)
         return _assemble([loaded for loaded in good if not loaded.problems], problems)
+
+
+def _bank_cache(cache: Path | bool) -> BankCache | None:
+    if cache is False:
+        return None
+    return BankCache(default_cache_dir() if cache is True else Path(cache))
 
 
 def _assemble(files: list[_File], skipped: list[Problem]) -> Bank:

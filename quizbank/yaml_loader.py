@@ -19,13 +19,14 @@ from typing import Any, Final
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from quizbank.locate import describe, quoted, shown
 
 MAX_FILE_BYTES: Final = 2 * 1024 * 1024
 MAX_ALIAS_PROBLEMS: Final = 10  # an alias bomb has thousands; ten make the point
 CORE: Final = "tag:yaml.org,2002:"
+_STR: Final = CORE + "str"
 _CONTROL_IN_TEXT: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ALIAS_MESSAGE: Final = "YAML anchors and aliases are not allowed; write the value out"
 
@@ -62,9 +63,32 @@ def _at(mark: Any) -> tuple[int, int]:
 class BankLoader(yaml.CSafeLoader):
     """CSafeLoader that refuses aliases and unknown tags and notes duplicate keys."""
 
+    yaml_path_resolvers: dict[Any, Any] = {}  # its own: resolve() below relies on none
+
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.notes: list[YamlProblem] = []
+        self._plain_tags: dict[str, str] = {}
+
+    # The C composer calls these three for every node. No path resolvers are registered,
+    # so the tag of a plain scalar depends on its text alone: keys and values such as
+    # `type`, `prompt` or `true` repeat, and each is matched against the regexes once.
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                self._plain_tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         # BaseConstructor.construct_object, trimmed (no multi-constructors) and with one
@@ -167,15 +191,26 @@ def gc_paused() -> Iterator[None]:
 
 def read_yaml(path: Path) -> YamlResult:
     """Read and construct one YAML document; problems come back located, never raised."""
+    raw = read_bytes(path)
+    return decode_yaml(raw) if isinstance(raw, bytes) else YamlResult(problems=[raw])
+
+
+def read_bytes(path: Path) -> bytes | YamlProblem:
+    """The bytes of a bank file, or why they can't be read (a file over 2 MB is not read)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             megabytes = size / (1024 * 1024)
-            message = f"file is too large ({megabytes:.1f} MB; at most 2 MB): split it up"
-            return YamlResult(problems=[YamlProblem(1, 1, message)])
-        raw = path.read_bytes()
+            return YamlProblem(
+                1, 1, f"file is too large ({megabytes:.1f} MB; at most 2 MB): split it up"
+            )
+        return path.read_bytes()
     except OSError as error:
-        return YamlResult(problems=[YamlProblem(1, 1, f"can't read the file: {error.strerror}")])
+        return YamlProblem(1, 1, f"can't read the file: {error.strerror}")
+
+
+def decode_yaml(raw: bytes) -> YamlResult:
+    """Decode UTF-8 (a BOM is fine) and construct the document."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
