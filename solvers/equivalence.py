@@ -6,6 +6,8 @@
    ``floor(n/s) + 1`` differ exactly at the integers). A point where the expected formula
    is undefined is skipped, and so is one where float rounding could flip a floor.
    One disagreement proves the formulas different; this comes first because it is cheap.
+   The points are seeded, so the expected formula's values there are computed once and
+   reused for every answer compared with it (it repeats across students' answers).
 2. Agreement with exact values at every point decides "equal" without sympy: for rational
    functions a random exact agreement at 12 points is a proof with overwhelming
    probability (Schwartz-Zippel), and it keeps a typical grading under a few ms.
@@ -17,13 +19,15 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Final
 
 from solvers.expr import (
@@ -49,6 +53,8 @@ SYMPY_BUDGET_SECONDS: Final = 0.04  # every answer is graded within 50 ms
 _SYMPY_BUSY = threading.Lock()  # at most one sympy check runs, even after a timeout
 _SEED: Final = 2024
 _FLOAT_REL_TOL: Final = 1e-9
+_CACHED_FORMULAS: Final = 256  # expected formulas whose points and values are kept
+_PROBES_PER_FORMULA: Final = 8  # (symbols, kind of draw, seed) kept per formula
 
 
 class Verdict(StrEnum):
@@ -88,13 +94,17 @@ def compare(
     ``symbolic=False`` never uses sympy; ``integer`` forces integer points (shapes);
     ``budget`` is sympy's time limit (default: the grading budget).
     """
-    unknown = names_in(expected) - set(symbols)
+    formula = _formula(expected)
+    unknown = formula.names - set(symbols)
     if unknown:
         raise ValueError(f"expected formula uses undeclared symbols {sorted(unknown)}")
+    answer_jumps = _rounding_arguments(answer)
     if integer is None:
-        integer = has_rounding(answer) or has_rounding(expected)
+        integer = bool(answer_jumps) or bool(formula.jumps)
     symbols = list(dict.fromkeys(symbols))  # the order given, which feedback shows
-    by_points = compare_at_points(answer, expected, symbols, integer=integer, points=points)
+    by_points = compare_at_points(
+        answer, expected, symbols, integer=integer, points=points, answer_jumps=answer_jumps
+    )
     if not symbolic or by_points.verdict is Verdict.DIFFERENT:
         return by_points
     if by_points.verdict is Verdict.EQUAL and by_points.exact:
@@ -133,19 +143,96 @@ def _rounding_arguments(node: Node) -> list[Node]:
     return found
 
 
-def _draw(rng: random.Random, symbols: Collection[str], integer: bool) -> dict[str, Fraction]:
-    if integer:  # mostly small sizes, so that divisibility and equal values happen
-        return {
-            name: Fraction(rng.randint(1, 12) if rng.random() < 0.75 else rng.randint(13, 100))
-            for name in symbols
-        }
+Draw = Callable[[random.Random, Sequence[str]], dict[str, Fraction]]
+
+
+def _draw_rational(rng: random.Random, symbols: Sequence[str]) -> dict[str, Fraction]:
     return {
         name: Fraction(rng.randint(1, 97), rng.choice((1, 1, 2, 3, 4, 5, 7, 11, 13)))
         for name in symbols
     }
 
 
-def _on_a_jump(arguments: list[Node], point: Mapping[str, Fraction]) -> bool:
+def _draw_integer(rng: random.Random, symbols: Sequence[str]) -> dict[str, Fraction]:
+    # mostly small sizes, so that divisibility and equal values happen
+    return {
+        name: Fraction(rng.randint(1, 12) if rng.random() < 0.75 else rng.randint(13, 100))
+        for name in symbols
+    }
+
+
+def _draw_small(rng: random.Random, symbols: Sequence[str]) -> dict[str, Fraction]:
+    return {name: Fraction(rng.randint(1, 9)) for name in symbols}
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """One seeded point and the expected formula there."""
+
+    point: Mapping[str, Fraction]  # read-only: it is shared by every comparison
+    value: Number | None  # None where the expected formula is undefined
+    on_jump: bool  # an argument of one of its floors sits on a float rounding jump
+
+
+class _Probe:
+    """The expected formula at its seeded points, each drawn and evaluated once.
+
+    The points depend only on the seed, the symbols and the kind of draw, so every answer
+    compared with one formula meets the same points; they are drawn as far as needed.
+    """
+
+    def __init__(self, formula: _Formula, symbols: Sequence[str], draw: Draw, seed: int) -> None:
+        self._formula = formula
+        self._symbols = symbols
+        self._draw = draw
+        self._rng = random.Random(seed)
+        self._samples: list[_Sample] = []
+        self._lock = threading.Lock()  # graders may run in worker threads
+
+    def sample(self, index: int) -> _Sample:
+        samples = self._samples
+        if index < len(samples):
+            return samples[index]
+        with self._lock:
+            while len(samples) <= index:
+                point = self._draw(self._rng, self._symbols)
+                try:
+                    value: Number | None = evaluate_number(self._formula.node, point)
+                except ExprError:
+                    value = None
+                jumps = self._formula.jumps
+                on_jump = bool(jumps) and _on_a_jump(jumps, point)
+                samples.append(_Sample(MappingProxyType(point), value, on_jump))
+            return samples[index]
+
+
+class _Formula:
+    """What depends on an expected formula alone: its names, floors and probes."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.names = names_in(node)
+        self.jumps = tuple(_rounding_arguments(node))
+        self._probes: dict[tuple[tuple[str, ...], Draw, int], _Probe] = {}
+
+    def probe(self, symbols: tuple[str, ...], draw: Draw, seed: int) -> _Probe:
+        key = (symbols, draw, seed)
+        found = self._probes.get(key)
+        if found is None:
+            found = _Probe(self, symbols, draw, seed)
+            if len(self._probes) < _PROBES_PER_FORMULA:  # a race only builds one twice
+                found = self._probes.setdefault(key, found)
+        return found
+
+
+# The expected formula repeats across every student's answer to a question, so what
+# depends on it alone is computed once (a bounded cache; frozen nodes are their own keys).
+@functools.lru_cache(maxsize=_CACHED_FORMULAS)
+def _formula(expected: Node) -> _Formula:
+    return _Formula(expected)
+
+
+def _on_a_jump(arguments: Sequence[Node], point: Mapping[str, Fraction]) -> bool:
     """Whether a float argument of a floor is so close to an integer that rounding decides."""
     for argument in arguments:
         try:
@@ -175,21 +262,26 @@ def compare_at_points(
     integer: bool,
     points: int = POINTS,
     seed: int = _SEED,
+    answer_jumps: Sequence[Node] | None = None,
 ) -> Comparison:
-    """Evaluate both formulas at ``points`` random points where the expected one is defined."""
-    rng = random.Random(seed)
-    jumps = _rounding_arguments(answer) + _rounding_arguments(expected)
+    """Evaluate both formulas at ``points`` random points where the expected one is defined.
+
+    ``answer_jumps`` are the answer's floor arguments, if the caller has them already.
+    """
+    if answer_jumps is None:
+        answer_jumps = _rounding_arguments(answer)
+    draw = _draw_integer if integer else _draw_rational
+    probe = _formula(expected).probe(tuple(symbols), draw, seed)
     agreed, undefined, exact = 0, 0, True
     first_undefined: Witness | None = None
-    for _attempt in range(points * 5):
+    for attempt in range(points * 5):
         if agreed >= points:
             break
-        point = _draw(rng, symbols, integer)
-        if jumps and _on_a_jump(jumps, point):
+        sample = probe.sample(attempt)
+        point, expected_value = sample.point, sample.value
+        if sample.on_jump or (answer_jumps and _on_a_jump(answer_jumps, point)):
             continue
-        try:
-            expected_value = evaluate_number(expected, point)
-        except ExprError:
+        if expected_value is None:
             continue
         try:
             answer_value = evaluate_number(answer, point)
@@ -216,17 +308,17 @@ def find_counterexample(
     answer: Node, expected: Node, symbols: Collection[str], tries: int = 40
 ) -> Witness | None:
     """A point with small integers (1-9) where both are defined and differ, for feedback."""
-    rng = random.Random(_SEED + 1)
-    names = list(dict.fromkeys(symbols))
-    for _ in range(tries):
-        point = {name: Fraction(rng.randint(1, 9)) for name in names}
+    probe = _formula(expected).probe(tuple(dict.fromkeys(symbols)), _draw_small, _SEED + 1)
+    for attempt in range(tries):
+        sample = probe.sample(attempt)
+        if sample.value is None:
+            continue
         try:
-            answer_value = evaluate_number(answer, point)
-            expected_value = evaluate_number(expected, point)
+            answer_value = evaluate_number(answer, sample.point)
         except ExprError:
             continue
-        if not agree(answer_value, expected_value):
-            return Witness(point, answer_value, expected_value)
+        if not agree(answer_value, sample.value):
+            return Witness(sample.point, answer_value, sample.value)
     return None
 
 

@@ -23,6 +23,7 @@ Grading a number, a shape or a choice takes well under 2 ms and never imports sy
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -228,6 +229,12 @@ def _as_node(value: object, symbols: Collection[str]) -> Node | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _rendered(expected: Node) -> str:
+    """The expected formula as shown; it repeats across every answer to a question."""
+    return render(expected)
+
+
 def _witness_text(witness: Witness) -> str:
     point = ", ".join(f"{name} = {format_number(value)}" for name, value in witness.point.items())
     where = f"with {point}, " if point else ""
@@ -249,7 +256,7 @@ def grade_expression(
     mistakes: Sequence[KnownMistake] = (),
 ) -> GradeResult:
     """Grade a formula over ``symbols`` by equivalence (see :mod:`solvers.equivalence`)."""
-    shown = render(expected)
+    shown = _rendered(expected)
     try:
         answer = read_expression(text, symbols)
     except _READ_ERRORS as error:
