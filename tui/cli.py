@@ -1,7 +1,8 @@
 """The `dlquiz` command. Subcommands live in :mod:`tui.commands`, one module each.
 
 Heavy modules (Textual, sympy, torch) are imported inside the command that needs them,
-so `dlquiz --help` and `dlquiz bank validate` stay fast.
+so `dlquiz --help` and `dlquiz bank validate` stay fast. :func:`main` imports only the
+module of the command it runs (`dlquiz` alone imports none); help imports them all.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from quizbank.errors import UserError
 from tui import commands
 
 __all__ = ["main", "build_parser"]
@@ -36,7 +37,41 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _ProbeParser(argparse.ArgumentParser):
+    """Finds the command named in argv; raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def _asks_for_help(token: str) -> bool:
+    return token == "-h" or (len(token) > 2 and "--help".startswith(token))
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, "" for none (the home screen), None if all are needed.
+
+    All are needed for help and for argv that the top-level options cannot read: the
+    full parser then prints the usual help or error.
+    """
+    if not argv:
+        return ""
+    if any(_asks_for_help(token) for token in argv):
+        return None
+    probe = _ProbeParser(prog="dlquiz", add_help=False)
+    commands.add_common_options(probe, top_level=True)
+    probe.add_argument("--version", action="store_true")
+    probe.add_argument("command", nargs="?")
+    try:
+        known, _ = probe.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return str(known.command or "")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The `dlquiz` parser; with ``argv``, only the command it names is registered."""
+    only = None if argv is None else named_command(argv)
     parser = argparse.ArgumentParser(
         prog="dlquiz",
         description="Exam prep for Introduction to Deep Learning (I2DL), lectures 1-12.",
@@ -45,16 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_common_options(parser, top_level=True)
     parser.set_defaults(handler=commands.run_home)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    commands.register_all(subparsers)
+    if only != "":
+        commands.register_all(subparsers, only=only)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         status = args.handler(args)
-    except UserError as error:
+    except Exception as error:
+        from quizbank.errors import UserError  # not before: each import slows `dlquiz`
+
+        if not isinstance(error, UserError):
+            raise
         print(f"dlquiz: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

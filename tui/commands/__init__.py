@@ -1,14 +1,16 @@
 """Subcommands of `dlquiz`.
 
 Every module in this package (and in sub-packages such as :mod:`tui.commands.bank`) that
-defines ``register(subparsers)`` adds its subcommand; nothing else needs editing.
+defines ``register(subparsers)`` adds its subcommand; nothing else needs editing. A module
+registers the command named like itself, with ``_`` as ``-`` and a trailing ``_`` dropped
+(``run_model.py`` is `run-model`, ``import_.py`` is `import`): that is how
+:func:`register_all` imports only the module of the command being run.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -56,22 +58,37 @@ def subcommand(subparsers: SubParsers, name: str, help_text: str, **kwargs: Any)
     return parser
 
 
-def _command_modules(package: ModuleType) -> list[ModuleType]:
-    found = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        if hasattr(module, "register"):
-            found.append(module)
-    return found
+def command_name(module_name: str) -> str:
+    """The command a module registers: ``run_model`` -> `run-model`, ``import_`` -> `import`."""
+    return module_name.rstrip("_").replace("_", "-")
 
 
-def register_all(subparsers: SubParsers, package: ModuleType | None = None) -> None:
+def _module_names(package: ModuleType) -> list[str]:
+    """The command modules of ``package``, found without importing them."""
+    import pkgutil
+
+    names = (info.name for info in pkgutil.iter_modules(package.__path__))
+    return sorted(name for name in names if not name.startswith("_"))
+
+
+def register_all(
+    subparsers: SubParsers, package: ModuleType | None = None, *, only: str | None = None
+) -> None:
+    """Register the commands of ``package`` (default: this one).
+
+    With ``only``, just the module of that command is imported (each import costs start-up
+    time); when no module is named after it, all are, so that argparse can list them.
+    """
     import tui.commands as this_package
 
-    for module in _command_modules(package or this_package):
-        module.register(subparsers)
+    package = package or this_package
+    names = _module_names(package)
+    if only is not None:
+        names = [name for name in names if command_name(name) == only] or names
+    for name in names:
+        module = importlib.import_module(f"{package.__name__}.{name}")
+        if hasattr(module, "register"):
+            module.register(subparsers)
 
 
 def run_home(args: argparse.Namespace) -> int:

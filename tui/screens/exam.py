@@ -398,7 +398,7 @@ def start_exam(app: App[Any], request: ExamRequest) -> None:
                 show_grades=request.show_grades,
             )
     except UserError as error:
-        app.notify(str(error), title="No exam", severity="error", timeout=12)
+        app.notify(str(error), title="No exam", severity="error", timeout=12, markup=False)
         return
     if session.expired:
         report = session.submit("expired-while-closed")

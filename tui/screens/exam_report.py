@@ -68,7 +68,7 @@ class ReportPart(Vertical):
     def compose(self) -> ComposeResult:
         if len(self.slot.parts) > 1:
             heading = part_heading(self.result, len(self.slot.parts))
-            yield Markdown(prompt_markdown(heading), classes="part-prompt")
+            yield Markdown(prompt_markdown(heading), classes="part-prompt", open_links=False)
         yield FeedbackView()
 
     def on_mount(self) -> None:
@@ -110,7 +110,7 @@ class ExamReportScreen(Screen[None]):
                 TabPane("Summary", id="report-summary-tab"),
                 VerticalScroll(id="summary-scroll", can_focus=True),
             ):
-                yield Markdown("", id="report-summary")
+                yield Markdown("", id="report-summary", open_links=False)
                 with Horizontal(id="report-buttons"):
                     yield Button("Questions t", id="report-questions", variant="primary")
                     yield Button("Practise my mistakes m", id="report-mistakes")
@@ -280,7 +280,7 @@ def start_mistakes_practice(app: DlquizApp, report: ExamReport) -> None:
     try:
         session = PracticeSession.start(request, only_missed, app.store, app.clock)
     except UserError as error:
-        app.notify(str(error), severity="warning")
+        app.notify(str(error), severity="warning", markup=False)
         return
     screen = PracticeScreen(session)
     screen.sub_title = f"Practice: my mistakes in exam #{report.exam.id}"
@@ -299,6 +299,6 @@ def open_report(app: Any, exam_id: int) -> None:
     try:
         report = build_report(quiz_app.store, exam_id, quiz_app.bank)
     except UserError as error:
-        app.notify(str(error), severity="error")
+        app.notify(str(error), severity="error", markup=False)
         return
     app.push_screen(ExamReportScreen(report))

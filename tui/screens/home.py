@@ -1,4 +1,8 @@
-"""The home screen: lectures 1-12 with question counts and mastery, reviews due, actions."""
+"""The home screen: lectures 1-12 with question counts and mastery, reviews due, actions.
+
+Its first frame is light, as it is what start-up waits for: the lecture table is mounted,
+and the counts filled in, when the bank and the store arrive (:meth:`refresh_data`).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, LoadingIndicator, Static
-
-from tui.session import PracticeRequest, due_today
+from textual.widgets import Button, Footer, Header, LoadingIndicator, Static
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from quizbank.loader import Bank
     from quizbank.store import Store
     from tui.app import DlquizApp
+    from tui.session import PracticeRequest
 
 LECTURES = range(1, 13)
 BAR_WIDTH = 10
@@ -70,7 +74,8 @@ def _fit(text: str, width: int) -> str:
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
+    """The first screen, at the bottom of the stack; ``home.tcss`` loads with the app."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "practice_lecture", "Practise lecture", id="home.practice_lecture"),
         Binding(
@@ -94,11 +99,9 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="home-body"):
-            with Vertical(id="lectures-panel"):
-                yield LoadingIndicator(id="loading")
-                yield DataTable(id="lectures", cursor_type="row", zebra_stripes=True)
+            yield LoadingIndicator(id="loading")  # the lecture table replaces it
             with Vertical(id="side-panel"):
-                yield Static("", id="today")
+                yield Static("Loading the question bank…", id="today")
                 yield Button("Practice… p", id="go-practice", variant="primary", compact=True)
                 yield Button("Review due v", id="go-review", compact=True)
                 yield Button("Cram weakest c", id="go-cram", compact=True)
@@ -107,15 +110,25 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#lectures", DataTable)
+        self.query_one("#side-panel").border_title = "Today"
+        self.refresh_data()
+
+    def _lecture_table(self) -> DataTable[str]:
+        """The lecture table, mounted in place of the loading indicator on first use."""
+        from textual.widgets import DataTable
+
+        found = self.query("#lectures")
+        if found:
+            return cast("DataTable[str]", found.first(DataTable))
+        table: DataTable[str] = DataTable(id="lectures", cursor_type="row", zebra_stripes=True)
         table.border_title = "Lectures"
         table.add_column("#", key="lecture")
         table.add_column("Lecture", key="title")
         table.add_column("Qs", key="questions")
         table.add_column("Mastery", key="mastery")
-        table.display = False
-        self.query_one("#side-panel").border_title = "Today"
-        self.refresh_data()
+        self.query_one("#home-body").mount(table, before="#side-panel")
+        self.query_one("#loading").remove()
+        return table
 
     def _title_width(self) -> int:
         # The other columns with their padding (31 cells) and the side panel.
@@ -132,9 +145,7 @@ class HomeScreen(Screen[None]):
         bank = self.quiz_app.bank
         if bank is None:
             return
-        self.query_one("#loading").display = False
-        table = self.query_one("#lectures", DataTable)
-        table.display = True
+        table = self._lecture_table()
         cursor = table.cursor_row
         table.clear()
         for row in lecture_rows(bank, self.quiz_app.store):
@@ -145,13 +156,15 @@ class HomeScreen(Screen[None]):
                 mastery_bar(row.mastered, row.questions),
                 key=str(row.lecture),
             )
-        table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.move_cursor(row=max(0, min(cursor, table.row_count - 1)))
         self.query_one("#today", Static).update(self._today_text(bank))
         exam_open = self.quiz_app.store.open_exam() is not None  # the exam feature's resume
         self.query_one("#go-exam", Button).label = "Resume exam e" if exam_open else "Mock exam e"
         table.focus()
 
     def _today_text(self, bank: Bank) -> Content:
+        from tui.session import due_today
+
         app = self.quiz_app
         due = len(due_today(app.store, app.clock))
         answered = app.store.attempts(include_invalid=False)
@@ -167,8 +180,12 @@ class HomeScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def _selected_lecture(self) -> int | None:
-        table = self.query_one("#lectures", DataTable)
-        if not table.display or table.row_count == 0:
+        from textual.coordinate import Coordinate
+
+        if self.quiz_app.bank is None:
+            return None
+        table = self._lecture_table()
+        if table.row_count == 0:
             return None
         return (
             int(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or 0)
@@ -176,6 +193,8 @@ class HomeScreen(Screen[None]):
         )
 
     def action_practice_lecture(self) -> None:
+        from tui.session import PracticeRequest
+
         lecture = self._selected_lecture()
         if lecture is not None:
             self.quiz_app.start_practice(PracticeRequest("practice", lectures=(lecture,)))
@@ -201,9 +220,13 @@ class HomeScreen(Screen[None]):
             self.quiz_app.start_practice(request)
 
     def action_review(self) -> None:
+        from tui.session import PracticeRequest
+
         self.quiz_app.start_practice(PracticeRequest("review"))
 
     def action_cram(self) -> None:
+        from tui.session import PracticeRequest
+
         self.quiz_app.start_practice(PracticeRequest("cram"))
 
     def action_exam(self) -> None:

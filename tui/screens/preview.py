@@ -73,7 +73,7 @@ class PreviewScreen(PracticeScreen):
     def compose(self) -> ComposeResult:
         yield from super().compose()
         with VerticalScroll(id="author-panel"):
-            yield Markdown("", id="author-text")
+            yield Markdown("", id="author-text", open_links=False)  # bank text
 
     @property
     def seed(self) -> int:

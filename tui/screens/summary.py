@@ -65,7 +65,9 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="summary-body"):
-            yield Markdown(summary_markdown(self.summary, self.request), id="summary")
+            yield Markdown(
+                summary_markdown(self.summary, self.request), id="summary", open_links=False
+            )
             with Horizontal(id="summary-buttons"):
                 yield Button("Home ⏎", id="summary-home", variant="primary", compact=True)
                 yield Button("Practise again a", id="summary-again", compact=True)
