@@ -8,6 +8,7 @@ module of the command it runs (`dlquiz` alone imports none); help imports them a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -90,17 +91,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     try:
         status = args.handler(args)
+    except BrokenPipeError:
+        # the reader went away (`dlquiz bank stats | head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         from quizbank.errors import UserError  # not before: each import slows `dlquiz`
 
         if not isinstance(error, UserError):
-            raise
+            return _internal_error(error)
         print(f"dlquiz: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("dlquiz: interrupted", file=sys.stderr)
         return 130
     return int(status or 0)
+
+
+def _internal_error(error: Exception) -> int:
+    """A bug in dlquiz, not the user's input: one line for the user, the traceback in a file."""
+    import tempfile
+    import traceback
+
+    from quizbank.errors import inert
+
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="dlquiz-crash-", suffix=".txt", delete=False, encoding="utf-8"
+    ) as report:
+        traceback.print_exception(error, file=report)
+    summary = inert(f"{type(error).__name__}: {error}")
+    print(
+        f"dlquiz: internal error (a bug in dlquiz, not in your input): {summary}\n"
+        f"dlquiz: the details are in {report.name}; please include them in a bug report",
+        file=sys.stderr,
+    )
+    return 2
 
 
 if __name__ == "__main__":
