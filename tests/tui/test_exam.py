@@ -138,7 +138,7 @@ def test_a_full_quick_exam(builtin: Bank, store: Store, clock: FakeClock) -> Non
         assert isinstance(modal, SubmitExamModal)
         summary = str(modal.query_one("#submit-summary", Static).content)
         assert "11 not (fully) answered: questions 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13" in summary
-        assert "1 flagged for review: questions 2." in summary
+        assert "1 flagged for review: question 2." in summary
         await pilot.press("n")
         await pilot.pause()
         assert exam_screen(pilot) is screen and store.exam(1).is_open  # type: ignore[union-attr]

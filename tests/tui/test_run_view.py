@@ -45,7 +45,7 @@ def test_show_the_run_displays_the_shape_trace(new_app: AppFactory) -> None:
         await pilot.pause()
         trace = screen.query_one("#run-trace", DataTable)
         assert trace.row_count == 1
-        output_shape = trace.get_row_at(0)[2]
+        output_shape = trace.get_row_at(0)[1]
         size = int(session.part.expected)
         assert output_shape == f"(1, 1, {size}, {size})"
         facts = str(screen.query_one("#run-facts", Static).content)

@@ -173,7 +173,11 @@ class ExamScreen(Screen[None]):
                 self._show_grades(slot)
             elif widgets:
                 widgets[0].answer.focus_input()
-        self.query_one("#exam-body", VerticalScroll).scroll_home(animate=False)
+        body = self.query_one("#exam-body", VerticalScroll)
+        body.scroll_home(animate=False)
+        # Focusing the input scrolls it into view after the next refresh; keep the prompt's
+        # first line visible instead.
+        self.call_after_refresh(body.scroll_home, animate=False)
         self.refresh_navigator()
         self.refresh_bindings()
 

@@ -38,17 +38,19 @@ MODAL_CSS = """
 
 
 def numbers(slots: Sequence[int]) -> str:
-    return ", ".join(str(slot + 1) for slot in slots)
+    """'question 3' or 'questions 2, 5' (1-based)."""
+    word = "question" if len(slots) == 1 else "questions"
+    return f"{word} " + ", ".join(str(slot + 1) for slot in slots)
 
 
 def submit_summary(unanswered: Sequence[int], flagged: Sequence[int], time_left: str) -> str:
     lines = [f"Time left: {time_left}."]
     if unanswered:
-        lines.append(f"{len(unanswered)} not (fully) answered: questions {numbers(unanswered)}.")
+        lines.append(f"{len(unanswered)} not (fully) answered: {numbers(unanswered)}.")
     else:
         lines.append("Every question has an answer.")
     if flagged:
-        lines.append(f"{len(flagged)} flagged for review: questions {numbers(flagged)}.")
+        lines.append(f"{len(flagged)} flagged for review: {numbers(flagged)}.")
     lines.append("After submitting you can't change any answer.")
     return "\n".join(lines)
 

@@ -84,10 +84,11 @@ class RunScreen(ModalScreen[None]):
         trace.display = bool(run.trace)
         if run.trace:
             trace.border_title = "Shape trace"
-            trace.add_columns("#", "layer", "output shape", "params")
+            # The layer text can be long; last, so a narrow terminal clips it, not the shape.
+            trace.add_columns("#", "output shape", "params", "layer")
             for index, row in enumerate(run.trace, 1):
                 trace.add_row(
-                    str(index), row.layer, show_shape(row.output_shape), f"{row.params:,}"
+                    str(index), show_shape(row.output_shape), f"{row.params:,}", row.layer
                 )
         params = self.query_one("#run-params", DataTable)
         params.display = bool(run.params_table)

@@ -55,8 +55,8 @@ class StatsScreen(Screen[None]):
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="stats.back"),
-        Binding("left", "previous_tab", "Previous tab", show=False, id="stats.previous_tab"),
-        Binding("right", "next_tab", "Next tab", show=False, id="stats.next_tab"),
+        Binding("left", "previous_tab", "Previous tab", id="stats.previous_tab"),
+        Binding("right", "next_tab", "Next tab", id="stats.next_tab"),
     ]
     TABS = ("overview", "lectures", "topics", "exams")
 
@@ -93,8 +93,9 @@ class StatsScreen(Screen[None]):
         titles = self.quiz_app.bank.lectures if self.quiz_app.bank else {}
         self._fill(
             "#stats-lectures",
-            ("lecture", "title", "answers", "graded", "correct", "accuracy"),
-            [(str(g.key or "—"), titles.get(g.key, ""), *_counts(g)) for g in stats.by_lecture],
+            # The long title last, so a narrow terminal clips it and not the accuracy.
+            ("lecture", "answers", "graded", "correct", "accuracy", "title"),
+            [(str(g.key or "—"), *_counts(g), titles.get(g.key, "")) for g in stats.by_lecture],
         )
         self._fill(
             "#stats-topics",

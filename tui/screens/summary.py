@@ -24,7 +24,7 @@ def summary_markdown(summary: SessionSummary, request: PracticeRequest) -> str:
     else:
         percent = summary.score / summary.answered
         lines += [
-            f"- **Score:** {summary.score:g} of {summary.answered} ({percent:.0%})",
+            f"- **Score:** {round(summary.score, 2):g} of {summary.answered} ({percent:.0%})",
             f"- **Correct:** {summary.correct} of {summary.answered} answers",
         ]
     lines += [

@@ -66,13 +66,15 @@ class ChoiceAnswer(AnswerArea):
         self.texts = list(texts)
 
     def compose(self) -> ComposeResult:
+        count = min(len(self.texts), 9)
+        keys = f"a-{chr(ord('a') + count - 1)} or 1-{count}" if count > 1 else "a or 1"
         hint = (
             "t true · f false · enter submit"
             if self.truefalse
-            else "One or more answers are correct: a-j or 1-9 toggle, space toggles the "
-            "highlighted one · enter submits"
+            else f"Tick all that apply: {keys} toggle, space toggles the highlighted one · "
+            "enter submits"
             if self.multi
-            else "a-j or 1-9 to choose · arrows and space also work · enter submits"
+            else f"{keys} to choose · arrows and space also work · enter submits"
         )
         list_class = TrueFalseList if self.truefalse else ChoiceList
         yield list_class(self.texts, multi=self.multi, classes="answer-input", id="choices")

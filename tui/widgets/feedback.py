@@ -36,6 +36,8 @@ class FeedbackDetails:
 
 def outcome_line(result: GradeResult) -> str:
     label = OUTCOME_LABELS[str(result.outcome)]
+    if str(result.outcome) == "invalid" and result.feedback.startswith("Couldn't read that"):
+        return "? " + result.feedback.rstrip(".")  # the reason on the outcome line, said once
     if str(result.outcome) == "incorrect" and 0 < result.score < 1:
         label += f" (partial credit {result.score:.0%})"
     return label
@@ -64,7 +66,10 @@ def result_markdown(
     result: GradeResult, *, mistake_message: str | None, options: str | None
 ) -> str:
     blocks = []
-    if result.feedback and result.feedback != "Correct.":  # the outcome line says it already
+    said_already = result.feedback == "Correct." or outcome_line(result).endswith(
+        result.feedback.rstrip(".")
+    )
+    if result.feedback and not said_already:  # the outcome line says it already
         blocks.append(result.feedback)
     if str(result.outcome) != "invalid":
         # "read as" is already on the preview line under the input.

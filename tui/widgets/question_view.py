@@ -31,7 +31,8 @@ def header_text(
             topic,
             TYPE_NAMES.get(qtype, qtype),
             DIFFICULTY.get(difficulty, str(difficulty)),
-            source,
+            # "Lecture 11" again after the lecture title says nothing new.
+            *([source] if source and source != f"Lecture {lecture}" else []),
         ]
     )
 
