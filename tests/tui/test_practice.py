@@ -188,6 +188,14 @@ def test_multi_select_explains_every_option(new_app: AppFactory) -> None:
         assert "correct, you missed it" in body
         assert "not correct, not picked" in body
         assert "Pooling acts on each feature map on its own." in body
+        # the options themselves say which right answers were left out, not only the feedback
+        from tui.widgets.choice_list import ChoiceList
+
+        choices = pilot.app.screen.query_one(ChoiceList)
+        shown = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        picked, *missed = correct_positions(pilot)
+        assert "✓ correct" in shown[picked] and "missed" not in shown[picked]
+        assert missed and all("you missed it" in shown[index] for index in missed)
 
     run(app, scenario)
 

@@ -92,9 +92,12 @@ class ChoiceList(OptionList, inherit_bindings=False):
         parts.append(" ")
         parts.append(self.texts[index])
         if index in self.verdicts:
-            if self.verdicts[index]:
+            picked = index in self.selected
+            if self.verdicts[index] and picked:
                 parts.append(("  ✓ correct", "bold $text-success"))
-            elif index in self.selected:
+            elif self.verdicts[index]:  # a right option the student left out
+                parts.append(("  ✗ correct, you missed it", "bold $text-warning"))
+            elif picked:
                 parts.append(("  ✗ not correct", "bold $text-error"))
         return Content.assemble(*parts)
 
