@@ -38,7 +38,7 @@ class PracticeSetupModal(ModalScreen[PracticeRequest | None]):
         topic_counts = Counter(q.topic for q in self.bank.questions)
         with Vertical(id="setup-dialog"):
             yield Static(
-                "Practice — tick what you want (space), nothing ticked means all. "
+                "Practice — untick what you want to leave out (space); an empty list means all. "
                 "[b]ctrl+s[/b] starts.",
                 id="setup-title",
             )

@@ -29,10 +29,9 @@ def overview_text(stats: Stats) -> str:
     ]
     if stats.by_day:
         first, last = stats.by_day[0], stats.by_day[-1]
-        lines.append(
-            f"Accuracy over time: {len(stats.by_day)} day(s) from {first.day} to {last.day}, "
-            f"last day {percent(last.accuracy)}"
-        )
+        days = len(stats.by_day)
+        span = f"on {first.day}" if days == 1 else f"over {days} days, {first.day} to {last.day}"
+        lines.append(f"Accuracy {span}; last day {percent(last.accuracy)}")
     else:
         lines.append("Accuracy over time: no graded answers yet.")
     return "\n".join(lines)
