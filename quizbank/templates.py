@@ -106,6 +106,32 @@ def render_template(text: str, values: Mapping[str, TemplateValue]) -> str:
     return "".join(out)
 
 
+_LENIENT_PLACEHOLDER: Final = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
+
+
+def fill_known_values(text: str, values: Mapping[str, TemplateValue]) -> str:
+    """Fill in the placeholders of ``text`` that name one of ``values``, leniently.
+
+    For plain text that is not a checked template (an explanation of a parametric
+    question): LaTeX such as ``W_{out}`` and unknown names stay as written.
+    """
+    if not values:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        token, name, spec = match.group(0), match.group(1), match.group(2) or ""
+        if token in ("{{", "}}"):
+            return token[0]
+        if name not in values:
+            return token
+        try:
+            return format_value(values[name], spec)
+        except (TypeError, ValueError):
+            return token
+
+    return _LENIENT_PLACEHOLDER.sub(replace, text)
+
+
 def format_value(value: TemplateValue, spec: str = "") -> str:
     """Show a parameter value: whole numbers as integers, exact decimals without noise."""
     if isinstance(value, bool):

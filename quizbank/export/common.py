@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, get_args
 
 from quizbank.errors import UserError
 from quizbank.instantiate import ConstraintsUnsatisfiable, Instance, InstanceError, PartInstance
-from quizbank.templates import format_value
+from quizbank.templates import fill_known_values, format_value
 from solvers.expr import Node, render
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ _INLINE: Final = re.compile(
     r"|\*\*(?P<bold>[^*\n]+?)\*\*|\*(?P<italic>[^*\n]+?)\*",
     re.S,
 )
-_PLACEHOLDER: Final = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
 _LIST_ITEM: Final = re.compile(r"^([-*+]|\d+[.)])\s")
 _HTML_TOKEN: Final = re.compile(
     r"<br\s*/?>\n?|</?(?:b|strong)>|</?(?:i|em)>|<code>(?P<code>.*?)</code>|</p>|<[^>]+>"
@@ -211,19 +210,7 @@ def variant_text(variant: Variant, text: str) -> str:
     variant's values filled in leniently, as the practice screen shows it: ``{name}``
     becomes the value where there is one, anything else (LaTeX ``W_{out}``) stays."""
     values = variant.instance.values if variant.question.is_parametric else {}
-
-    def replace(match: re.Match[str]) -> str:
-        token, name, spec = match.group(0), match.group(1), match.group(2) or ""
-        if token in ("{{", "}}"):
-            return token[0]
-        if name not in values:
-            return token
-        try:
-            return format_value(values[name], spec)
-        except (TypeError, ValueError):
-            return token
-
-    return _PLACEHOLDER.sub(replace, text).strip() if values else text.strip()
+    return fill_known_values(text, values).strip()
 
 
 # --------------------------------------------------------------------------- LMS items

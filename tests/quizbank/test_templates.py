@@ -144,3 +144,14 @@ def test_fractions_render_as_their_float_formatting(value: Fraction, spec: str) 
         assert shown == str(value.numerator)
     else:
         assert abs(float(shown) - float(value)) <= 1e-5 * max(1.0, abs(float(value)))
+
+
+def test_known_values_are_filled_leniently() -> None:
+    from fractions import Fraction
+
+    from quizbank.templates import fill_known_values
+
+    text = r"With {k} and {lr:.2f}, $W_{out}$ keeps {unknown} and {{braces}}."
+    filled = fill_known_values(text, {"k": Fraction(3), "lr": Fraction(1, 8)})
+    assert filled == r"With 3 and 0.12, $W_{out}$ keeps {unknown} and {braces}."
+    assert fill_known_values(text, {}) == text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,31 +31,15 @@ def part_header(part: PartInstance, count: int) -> str:
     return f"**Part ({part.id})** of {count}\n\n{part.prompt}"
 
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
-
-
 def render_explanation(text: str, values: Mapping[str, Any]) -> str:
     """An explanation with this variant's numbers filled in, leniently.
 
     Banks write LaTeX such as ``W_{out}`` in explanations of parametric questions, so only
     placeholders that name a value are replaced; anything else is shown as written.
     """
-    if not values:
-        return text
-    from quizbank.templates import format_value
+    from quizbank.templates import fill_known_values
 
-    def replace(match: re.Match[str]) -> str:
-        token, name, spec = match.group(0), match.group(1), match.group(2) or ""
-        if token in ("{{", "}}"):
-            return token[0]
-        if name not in values:
-            return token
-        try:
-            return format_value(values[name], spec)
-        except (TypeError, ValueError):
-            return token
-
-    return _PLACEHOLDER.sub(replace, text)
+    return fill_known_values(text, values)
 
 
 def details_for(session: PracticeSession, *, show: bool = True) -> FeedbackDetails:
